@@ -1,0 +1,1 @@
+"""The memo's REST routes, a thin layer over the same resolvers as GraphQL."""

@@ -1,0 +1,69 @@
+"""Strawberry's FastAPI router with the HTTP behaviour the contract asks for: a POST that
+is not JSON is 415 and runs nothing; a mutation over GET is 405 with `Allow: POST`;
+a body over the limit is 413; other transport errors come back as GraphQL JSON."""
+
+from typing import Any
+
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from strawberry.fastapi import GraphQLRouter
+from strawberry.schema.exceptions import InvalidOperationTypeError
+
+from userql.rest_compat.parsing import is_json
+from userql.schema.context import Context, context_for
+from userql.settings import Settings
+from userql.web.guard import BodyTooLarge
+from userql.web.problems import GRAPHQL_PATH, graphql_problem
+
+
+class _Answered(Exception):
+    def __init__(self, response: Response) -> None:
+        self.response = response
+
+
+class GraphQLEndpoint(GraphQLRouter[Context, None]):
+    async def run(self, request: Any, context: Any = None, root_value: Any = None) -> Any:
+        try:
+            return await super().run(request, context=context, root_value=root_value)
+        except _Answered as answered:
+            return answered.response
+        except BodyTooLarge:
+            return graphql_problem(413, "Request body too large", "PAYLOAD_TOO_LARGE")
+        except HTTPException as refused:
+            return graphql_problem(refused.status_code, refused.reason, "BAD_REQUEST")
+
+    async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> Any:
+        if request.method == "POST" and not is_json(request.content_type):
+            raise _Answered(
+                graphql_problem(
+                    415, "Content-Type must be application/json", "UNSUPPORTED_MEDIA_TYPE"
+                )
+            )
+        return await super().parse_http_body(request)
+
+    async def execute_single(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return await super().execute_single(*args, **kwargs)
+        except InvalidOperationTypeError:
+            raise _Answered(
+                graphql_problem(
+                    405,
+                    "Mutations are only allowed over POST",
+                    "METHOD_NOT_ALLOWED",
+                    {"Allow": "POST"},
+                )
+            ) from None
+
+
+def graphql_router(schema: Any, settings: Settings) -> GraphQLEndpoint:
+    return GraphQLEndpoint(
+        schema,
+        path=GRAPHQL_PATH,
+        graphql_ide="graphiql" if settings.graphiql else None,
+        context_getter=context_for,
+        subscription_protocols=(),
+    )
+
+
+__all__ = ["GraphQLEndpoint", "Request", "graphql_router"]

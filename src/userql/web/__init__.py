@@ -1,0 +1,1 @@
+"""What both transports share at the HTTP edge: the per-request Call, cookies, guards."""
