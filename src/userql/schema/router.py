@@ -5,10 +5,10 @@ a body over the limit is 413; other transport errors come back as GraphQL JSON."
 from typing import Any
 
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
-from starlette.requests import Request
+from graphql import GraphQLError, OperationType, get_operation_ast, parse
 from starlette.responses import Response
 from strawberry.fastapi import GraphQLRouter
-from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.http import GraphQLRequestData
 
 from userql.rest_compat.parsing import is_json
 from userql.schema.context import Context, context_for
@@ -40,12 +40,12 @@ class GraphQLEndpoint(GraphQLRouter[Context, None]):
                     415, "Content-Type must be application/json", "UNSUPPORTED_MEDIA_TYPE"
                 )
             )
-        return await super().parse_http_body(request)
-
-    async def execute_single(self, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return await super().execute_single(*args, **kwargs)
-        except InvalidOperationTypeError:
+        data = await super().parse_http_body(request)
+        if (
+            request.method == "GET"
+            and isinstance(data, GraphQLRequestData)
+            and _is_mutation(data.query, data.operation_name)
+        ):
             raise _Answered(
                 graphql_problem(
                     405,
@@ -53,7 +53,18 @@ class GraphQLEndpoint(GraphQLRouter[Context, None]):
                     "METHOD_NOT_ALLOWED",
                     {"Allow": "POST"},
                 )
-            ) from None
+            )
+        return data
+
+
+def _is_mutation(query: str | None, operation_name: str | None) -> bool:
+    if not query:
+        return False
+    try:
+        operation = get_operation_ast(parse(query), operation_name)
+    except GraphQLError:
+        return False  # Strawberry reports the syntax error itself
+    return operation is not None and operation.operation is OperationType.MUTATION
 
 
 def graphql_router(schema: Any, settings: Settings) -> GraphQLEndpoint:
@@ -64,6 +75,3 @@ def graphql_router(schema: Any, settings: Settings) -> GraphQLEndpoint:
         context_getter=context_for,
         subscription_protocols=(),
     )
-
-
-__all__ = ["GraphQLEndpoint", "Request", "graphql_router"]
