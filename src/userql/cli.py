@@ -2,12 +2,12 @@
 
 import argparse
 import json
-import logging
 import sys
 from collections.abc import Sequence
 
 import uvicorn
 
+from userql import logs
 from userql.persistence.migrate import upgrade
 from userql.settings import Settings
 
@@ -74,6 +74,6 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     args = parser().parse_args(argv)
+    logs.configure(Settings().log_level)
     args.run(args)

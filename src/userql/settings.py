@@ -33,6 +33,9 @@ class Settings(BaseSettings):
 
     login_max_failures: int = Field(default=10, ge=1)
     login_window_seconds: int = Field(default=900, ge=1)
+    login_max_failures_per_ip: int = Field(default=100, ge=1)
+    login_max_failures_per_account: int = Field(default=100, ge=1)
+    login_account_window_seconds: int = Field(default=3600, ge=1)
 
     argon2_memory_kib: int = Field(default=19456, ge=8)
     argon2_time_cost: int = Field(default=2, ge=1)

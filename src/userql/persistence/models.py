@@ -84,5 +84,7 @@ login_failures = Table(
     Column("client_ip", String(45), nullable=False),
     Column("attempted_at", UTCDateTime(), nullable=False),
     Index(None, "email_key", "client_ip", "attempted_at"),
+    Index(None, "client_ip", "attempted_at"),
+    Index(None, "email_key", "attempted_at"),
     Index(None, "attempted_at"),
 )

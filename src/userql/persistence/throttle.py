@@ -22,20 +22,21 @@ async def lock_pair(db: AsyncConnection, email_key: str, client_ip: str) -> None
     await db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
-async def recent_failures(
-    db: AsyncConnection, email_key: str, client_ip: str, *, since: datetime, limit: int
+async def failures_since(
+    db: AsyncConnection,
+    *,
+    since: datetime,
+    limit: int,
+    email_key: str | None = None,
+    client_ip: str | None = None,
 ) -> list[datetime]:
-    """The newest failures of the pair after `since`, newest first, at most `limit`."""
-    rows = await db.execute(
-        select(login_failures.c.attempted_at)
-        .where(
-            login_failures.c.email_key == email_key,
-            login_failures.c.client_ip == client_ip,
-            login_failures.c.attempted_at > since,
-        )
-        .order_by(login_failures.c.attempted_at.desc())
-        .limit(limit)
-    )
+    """The newest failures after `since` for an email, an IP or both; newest first."""
+    query = select(login_failures.c.attempted_at).where(login_failures.c.attempted_at > since)
+    if email_key is not None:
+        query = query.where(login_failures.c.email_key == email_key)
+    if client_ip is not None:
+        query = query.where(login_failures.c.client_ip == client_ip)
+    rows = await db.execute(query.order_by(login_failures.c.attempted_at.desc()).limit(limit))
     return list(rows.scalars())
 
 

@@ -2,6 +2,7 @@
 
 from userql.persistence import users
 from userql.persistence.users import Taken, UserRecord
+from userql.resolvers.audit import audited
 from userql.resolvers.context import Call
 from userql.resolvers.results import (
     EmailAlreadyExists,
@@ -30,6 +31,7 @@ def _conflict(taken: Taken) -> EmailAlreadyExists | PhoneAlreadyExists:
     return EmailAlreadyExists() if taken is Taken.EMAIL else PhoneAlreadyExists()
 
 
+@audited("register")
 async def register(
     call: Call, *, email: str, password: str, phone: str, username: str
 ) -> RegisterResult:

@@ -3,9 +3,12 @@
 import math
 from datetime import datetime, timedelta
 
+from sqlalchemy.ext.asyncio import AsyncConnection
+
 from userql.persistence import sessions as session_rows
 from userql.persistence import throttle, users
 from userql.resolvers.accounts import profile_of
+from userql.resolvers.audit import audited
 from userql.resolvers.context import Call
 from userql.resolvers.passwords import Check
 from userql.resolvers.results import (
@@ -30,6 +33,7 @@ from userql.resolvers.rules import (
     normalise_email,
 )
 from userql.resolvers.sessions import issue_session, revoke_session
+from userql.settings import Settings
 
 
 def _retry_after(counted: list[datetime], window: timedelta, now: datetime) -> int:
@@ -38,6 +42,27 @@ def _retry_after(counted: list[datetime], window: timedelta, now: datetime) -> i
     return max(1, min(seconds, int(window.total_seconds())))
 
 
+async def _throttled(
+    db: AsyncConnection, settings: Settings, key: str, ip: str, now: datetime
+) -> TooManyAttempts | None:
+    """The contract's per (email, IP) limit, plus ceilings per IP across emails (password
+    spraying) and per account across IPs (ASVS: at most 100 failures an hour)."""
+    pair_window = timedelta(seconds=settings.login_window_seconds)
+    account_window = timedelta(seconds=settings.login_account_window_seconds)
+    limits = (
+        ({"email_key": key, "client_ip": ip}, settings.login_max_failures, pair_window),
+        ({"client_ip": ip}, settings.login_max_failures_per_ip, pair_window),
+        ({"email_key": key}, settings.login_max_failures_per_account, account_window),
+    )
+    waits = []
+    for keys, limit, window in limits:
+        counted = await throttle.failures_since(db, since=now - window, limit=limit, **keys)
+        if len(counted) >= limit:
+            waits.append(_retry_after(counted, window, now))
+    return TooManyAttempts(retry_after_seconds=max(waits)) if waits else None
+
+
+@audited("login")
 async def login(call: Call, *, email: str, password: str) -> LoginResult:
     checks = FieldChecks()
     valid_email = checks.take("email", normalise_email(email))
@@ -49,18 +74,17 @@ async def login(call: Call, *, email: str, password: str) -> LoginResult:
 
     settings = call.settings
     now = call.now()
-    window = timedelta(seconds=settings.login_window_seconds)
     key, ip = valid_email.key, call.client_ip
+    longest_window = max(settings.login_window_seconds, settings.login_account_window_seconds)
     # The attempt is recorded as a failure before the password is checked, under a lock
     # on its (email, IP) pair, so parallel guesses cannot all slip under the limit.
     async with call.database.write() as db:
         await throttle.lock_pair(db, key, ip)
-        counted = await throttle.recent_failures(
-            db, key, ip, since=now - window, limit=settings.login_max_failures
+        if throttled := await _throttled(db, settings, key, ip, now):
+            return throttled
+        await throttle.record_failure(
+            db, key, ip, now=now, forget_before=now - timedelta(seconds=longest_window)
         )
-        if len(counted) >= settings.login_max_failures:
-            return TooManyAttempts(retry_after_seconds=_retry_after(counted, window, now))
-        await throttle.record_failure(db, key, ip, now=now, forget_before=now - window)
         user = await users.by_email_key(db, key)
 
     if user is None:
@@ -87,6 +111,7 @@ async def login(call: Call, *, email: str, password: str) -> LoginResult:
     return LoginSuccess(user=profile_of(user), session=issued)
 
 
+@audited("logout")
 async def logout(call: Call) -> LoggedOut:
     await revoke_session(call.database, call.token, call.now())
     return LoggedOut()
@@ -97,6 +122,7 @@ async def me(call: Call) -> MeResult:
     return Unauthorized() if session is None else Viewer(user_id=session.user_id)
 
 
+@audited("change_password")
 async def change_password(
     call: Call, *, old_password: str, new_password: str
 ) -> ChangePasswordResult:

@@ -31,6 +31,7 @@ class Call:
     """The raw `sid` the client sent, if any. Never logged, never stored."""
     client_ip: str
     user_agent: str | None = None
+    request_id: str | None = None
     _session: ActiveSession | None = field(default=None, init=False, repr=False)
     _session_known: bool = field(default=False, init=False, repr=False)
 
@@ -48,6 +49,10 @@ class Call:
 
     def now(self) -> datetime:
         return self.services.clock()
+
+    def known_user_id(self) -> int | None:
+        """The caller's user id if the session was already looked up; never a query."""
+        return self._session.user_id if self._session is not None else None
 
     async def session(self) -> ActiveSession | None:
         """The caller's valid session, looked up once per call."""

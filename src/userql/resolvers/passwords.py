@@ -7,6 +7,7 @@ at once instead of a pile-up that would time out anyway.
 """
 
 import asyncio
+import contextlib
 import secrets
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -54,11 +55,20 @@ class PasswordHasher:
     async def _off_loop(self, work: Callable[[], T]) -> T:
         if self._admitted >= self._capacity:
             raise ServiceUnavailable("password hashing queue is full", retry_after_seconds=1)
+        loop = asyncio.get_running_loop()
         self._admitted += 1
-        try:
-            return await asyncio.get_running_loop().run_in_executor(self._pool, work)
-        finally:
-            self._admitted -= 1
+        job = self._pool.submit(work)
+        # The slot is freed when the work itself ends, not when the caller stops waiting:
+        # a cancelled request must not leave argon2 work running outside the bound.
+        job.add_done_callback(lambda _job: self._release_from_any_thread(loop))
+        return await asyncio.wrap_future(job)
+
+    def _release_from_any_thread(self, loop: asyncio.AbstractEventLoop) -> None:
+        with contextlib.suppress(RuntimeError):  # the loop is gone: nobody is counting
+            loop.call_soon_threadsafe(self._release)
+
+    def _release(self) -> None:
+        self._admitted -= 1
 
     async def hash(self, password: str) -> str:
         return await self._off_loop(lambda: self._argon2.hash(password))

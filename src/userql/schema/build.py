@@ -6,6 +6,7 @@ from functools import partial
 from graphql import GraphQLError
 from strawberry import Schema
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
     MaskErrors,
     MaxAliasesLimiter,
@@ -14,6 +15,7 @@ from strawberry.extensions import (
     SchemaExtension,
 )
 
+from userql.schema.limits import OneSensitiveMutation
 from userql.schema.operations import Mutation, Query
 from userql.settings import Settings
 
@@ -30,6 +32,7 @@ def build_schema(settings: Settings) -> Schema:
         partial(MaxTokensLimiter, max_token_count=settings.graphql_max_tokens),
         partial(MaxAliasesLimiter, max_alias_count=settings.graphql_max_aliases),
         partial(QueryDepthLimiter, max_depth=settings.graphql_max_depth),
+        partial(AddValidationRules, [OneSensitiveMutation]),
         partial(MaskErrors, should_mask_error=_unexpected, error_message="Unexpected error."),
     ]
     if not settings.graphql_introspection:

@@ -20,4 +20,5 @@ async def call_for(request: Request) -> Call:
         token=request.cookies.get(SESSION_COOKIE),
         client_ip=client_ip(peer, request.headers, services.settings.trusted_proxies),
         user_agent=request.headers.get("user-agent"),
+        request_id=getattr(request.state, "request_id", None),
     )

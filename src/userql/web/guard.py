@@ -1,6 +1,8 @@
 """Cross-cutting HTTP checks as pure ASGI middleware (BaseHTTPMiddleware costs too much on
-the hot path): foreign origins, the body size limit, and security headers."""
+the hot path): foreign origins, the body size limit, request ids and security headers."""
 
+import re
+import uuid
 from collections.abc import Sequence
 
 from starlette.datastructures import Headers
@@ -22,15 +24,25 @@ class BodyTooLarge(Exception):
     """Raised from `receive` when a body passes the limit; rendered as 413."""
 
 
-class _SendWithSecurityHeaders:
-    def __init__(self, send: Send) -> None:
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
+
+def request_id_of(headers: Headers) -> str:
+    """The caller's X-Request-ID when it is a sane token, else a new one."""
+    offered = headers.get("x-request-id", "")
+    return offered if _REQUEST_ID.fullmatch(offered) else uuid.uuid4().hex
+
+
+class _SendWithHeaders:
+    def __init__(self, send: Send, request_id: str) -> None:
         self._send = send
+        self._headers = [*SECURITY_HEADERS, (b"x-request-id", request_id.encode())]
         self.started = False
 
     async def __call__(self, message: Message) -> None:
         if message["type"] == "http.response.start":
             self.started = True
-            message["headers"] = [*message.get("headers", ()), *SECURITY_HEADERS]
+            message["headers"] = [*message.get("headers", ()), *self._headers]
         await self._send(message)
 
 
@@ -56,18 +68,20 @@ class RequestGuard:
             return
         headers = Headers(scope=scope)
         path: str = scope["path"]
-        send = _SendWithSecurityHeaders(send)
+        request_id = request_id_of(headers)
+        scope.setdefault("state", {})["request_id"] = request_id
+        guarded_send = _SendWithHeaders(send, request_id)
         if scope["method"] in UNSAFE_METHODS and self._foreign(scope, headers):
             response = problem_for_path(path, 403, "Forbidden origin", "FORBIDDEN_ORIGIN")
-            await response(scope, receive, send)
+            await response(scope, receive, guarded_send)
             return
         try:
-            await self.app(scope, self._limited(headers, receive), send)
+            await self.app(scope, self._limited(headers, receive), guarded_send)
         except BodyTooLarge:
-            if send.started:
+            if guarded_send.started:
                 raise
             response = problem_for_path(path, 413, "Request body too large", "PAYLOAD_TOO_LARGE")
-            await response(scope, receive, send)
+            await response(scope, receive, guarded_send)
 
     def _limited(self, headers: Headers, receive: Receive) -> Receive:
         """Counts body bytes as they stream in, chunked bodies included."""
