@@ -60,12 +60,9 @@ async def test_a_foreign_origin_is_refused_even_with_json(
 
 
 async def test_an_origin_listed_as_allowed_may_call_with_credentials(
-    make_client: object,
+    make_client: ClientFactory,
 ) -> None:
-
-    assert callable(make_client)
-    factory: ClientFactory = make_client  # type: ignore[assignment]
-    client = factory(allowed_origins="https://app.example")
+    client = make_client(allowed_origins="https://app.example")
     await signed_in(client)
 
     preflight = await client.options(
