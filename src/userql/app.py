@@ -4,12 +4,14 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
+from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
-from starlette.responses import JSONResponse, Response
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.staticfiles import StaticFiles
 
 from userql import __version__
 from userql.errors import ServiceUnavailable
@@ -26,6 +28,8 @@ from userql.web.guard import RequestGuard
 from userql.web.problems import problem_for_path, rest_problem, service_unavailable
 
 log = logging.getLogger(__name__)
+
+STATIC = Path(__file__).parent / "web" / "static"
 
 _STATUS_CODES = {
     400: "BAD_REQUEST",
@@ -118,6 +122,12 @@ def create_app(
     _install_error_handlers(app)
     app.include_router(rest_router)
     app.include_router(graphql_router(build_schema(settings), settings))
+
+    @app.get("/", include_in_schema=False)
+    async def account_page() -> Response:
+        return FileResponse(STATIC / "index.html")
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/health/live", include_in_schema=False)
     async def live() -> dict[str, str]:

@@ -3,6 +3,7 @@
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel
 from starlette.responses import JSONResponse, Response
 
 from userql import resolvers
@@ -29,8 +30,8 @@ DESCRIPTIONS = {
     results.InvalidCredentials: "Wrong email or password",
     results.OldPasswordIncorrect: "Old password incorrect",
     results.UserNotFound: "The session's user no longer exists",
-    results.EmailAlreadyExists: "Email or phone already exists",
-    results.PhoneAlreadyExists: "Email or phone already exists",
+    results.EmailAlreadyExists: "Email or phone already exists (see `field`)",
+    results.PhoneAlreadyExists: "Email or phone already exists (see `field`)",
     results.ValidationError: "Validation error",
     results.TooManyAttempts: "Too many failed logins; see Retry-After",
     results.InvalidPasswordFormat: "The stored password hash cannot be read",
@@ -38,24 +39,31 @@ DESCRIPTIONS = {
 _CONFLICTS = {results.EmailAlreadyExists, results.PhoneAlreadyExists}
 
 
-def documented(*errors: type[results.Error], body: bool = True) -> dict[int | str, Any]:
+def documented(
+    *errors: type[results.Error], body: bool = True, unsafe: bool = True
+) -> dict[int | str, Any]:
     """OpenAPI `responses` for the errors a route can answer, plus the edge statuses."""
     responses: dict[int | str, Any] = {}
+
+    def add(status: int, model: type[BaseModel], description: str) -> None:
+        entry = responses.setdefault(status, {"model": model, "description": description})
+        if description not in entry["description"]:
+            entry["description"] += "; or: " + description
+
     for error in errors:
-        model = (
-            ValidationOut
-            if error is results.ValidationError
-            else ConflictOut
-            if error in _CONFLICTS
-            else ErrorOut
-        )
-        responses[HTTP_STATUS[error]] = {"model": model, "description": DESCRIPTIONS[error]}
-    responses[403] = {"model": ErrorOut, "description": "Foreign Origin"}
+        model: type[BaseModel] = ErrorOut
+        if error is results.ValidationError:
+            model = ValidationOut
+        elif error in _CONFLICTS:
+            model = ConflictOut
+        add(HTTP_STATUS[error], model, DESCRIPTIONS[error])
+    if unsafe:
+        add(403, ErrorOut, "A foreign Origin (cross-site request)")
     if body:
-        responses[413] = {"model": ErrorOut, "description": "Body over the size limit"}
-        responses[415] = {"model": ErrorOut, "description": "Content-Type is not JSON"}
-        responses[422] = {"model": ValidationOut, "description": "Validation error"}
-    responses[503] = {"model": ErrorOut, "description": "Service unavailable; see Retry-After"}
+        add(413, ErrorOut, "Body over the size limit")
+        add(415, ErrorOut, "Content-Type is not application/json")
+        add(422, ValidationOut, "Validation error")
+    add(503, ErrorOut, "Service unavailable; see Retry-After")
     return responses
 
 
@@ -135,7 +143,7 @@ async def logout(call: Annotated[Call, Depends(call_for)]) -> Response:
 @router.get(
     "/me",
     response_model=UserIdOut,
-    responses=documented(results.Unauthorized, body=False),
+    responses=documented(results.Unauthorized, body=False, unsafe=False),
     summary="Check the current session",
 )
 async def me(call: Annotated[Call, Depends(call_for)]) -> Response:
@@ -149,7 +157,7 @@ async def me(call: Annotated[Call, Depends(call_for)]) -> Response:
 @router.get(
     "/me/profile",
     response_model=ProfileOut,
-    responses=documented(results.Unauthorized, results.UserNotFound, body=False),
+    responses=documented(results.Unauthorized, results.UserNotFound, body=False, unsafe=False),
     summary="Read the current user's profile",
 )
 async def read_profile(call: Annotated[Call, Depends(call_for)]) -> Response:

@@ -74,4 +74,5 @@ def graphql_router(schema: Any, settings: Settings) -> GraphQLEndpoint:
         graphql_ide="graphiql" if settings.graphiql else None,
         context_getter=context_for,
         subscription_protocols=(),
+        include_in_schema=False,  # GraphQL has its own schema; OpenAPI documents REST
     )
