@@ -1,5 +1,6 @@
 """The schema, with the limits and switches from Settings."""
 
+import logging
 from collections.abc import Callable
 from functools import partial
 
@@ -14,16 +15,30 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     SchemaExtension,
 )
+from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
 
 from userql.schema.limits import OneSensitiveMutation
 from userql.schema.operations import Mutation, Query
 from userql.settings import Settings
+
+log = logging.getLogger(__name__)
 
 
 def _unexpected(error: GraphQLError) -> bool:
     """Mask crashes; keep the messages of document, validation and limit errors."""
     original = error.original_error
     return original is not None and not isinstance(original, GraphQLError)
+
+
+class UserqlSchema(Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """Log crashes with their traceback; a client's malformed document is not news."""
+        for error in errors:
+            if _unexpected(error):
+                log.error("unexpected error at %s", error.path, exc_info=error.original_error)
 
 
 def build_schema(settings: Settings) -> Schema:
@@ -37,4 +52,6 @@ def build_schema(settings: Settings) -> Schema:
     ]
     if not settings.graphql_introspection:
         extensions.append(DisableIntrospection)
-    return Schema(query=Query, mutation=Mutation, extensions=extensions)
+    # Without introspection, "did you mean ...?" hints would leak the schema anyway.
+    config = StrawberryConfig(disable_field_suggestions=not settings.graphql_introspection)
+    return UserqlSchema(query=Query, mutation=Mutation, extensions=extensions, config=config)

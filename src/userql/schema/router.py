@@ -1,6 +1,8 @@
-"""Strawberry's FastAPI router with the HTTP behaviour the contract asks for: a POST that
-is not JSON is 415 and runs nothing; a mutation over GET is 405 with `Allow: POST`;
-a body over the limit is 413; other transport errors come back as GraphQL JSON."""
+"""Strawberry's FastAPI router with the HTTP behaviour the contract and the GraphQL over
+HTTP spec ask for: a POST that is not JSON is 415 and runs nothing; a mutation over GET
+is 405 with `Allow: POST`; a body over the limit is 413; `application/graphql-response+json`
+is answered in kind (request errors are 400 without `data`); an Accept header that allows
+neither JSON type is 406; other transport errors come back as GraphQL JSON."""
 
 from typing import Any
 
@@ -12,6 +14,7 @@ from strawberry.http import GraphQLRequestData
 
 from userql.rest_compat.parsing import is_json
 from userql.schema.context import Context, context_for
+from userql.schema.media import GRAPHQL_RESPONSE, JSON, as_graphql_response, negotiate
 from userql.settings import Settings
 from userql.web.guard import BodyTooLarge
 from userql.web.problems import GRAPHQL_PATH, graphql_problem
@@ -24,14 +27,21 @@ class _Answered(Exception):
 
 class GraphQLEndpoint(GraphQLRouter[Context, None]):
     async def run(self, request: Any, context: Any = None, root_value: Any = None) -> Any:
+        wants_page = request.method == "GET" and "text/html" in request.headers.get("accept", "")
+        media_type = negotiate(request.headers.get("accept"))
+        if media_type is None and not wants_page:
+            return graphql_problem(406, f"Accept {JSON} or {GRAPHQL_RESPONSE}", "NOT_ACCEPTABLE")
         try:
-            return await super().run(request, context=context, root_value=root_value)
+            response = await super().run(request, context=context, root_value=root_value)
         except _Answered as answered:
             return answered.response
         except BodyTooLarge:
             return graphql_problem(413, "Request body too large", "PAYLOAD_TOO_LARGE")
         except HTTPException as refused:
             return graphql_problem(refused.status_code, refused.reason, "BAD_REQUEST")
+        if media_type == GRAPHQL_RESPONSE and response.media_type == JSON:
+            return _as_graphql_response(response)
+        return response
 
     async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> Any:
         if request.method == "POST" and not is_json(request.content_type):
@@ -55,6 +65,19 @@ class GraphQLEndpoint(GraphQLRouter[Context, None]):
                 )
             )
         return data
+
+
+def _as_graphql_response(response: Response) -> Response:
+    status, body = as_graphql_response(bytes(response.body))
+    rewritten = Response(
+        body, status_code=status or response.status_code, media_type=GRAPHQL_RESPONSE
+    )
+    rewritten.raw_headers.extend(
+        (name, value)
+        for name, value in response.raw_headers
+        if name not in (b"content-type", b"content-length")
+    )
+    return rewritten
 
 
 def _is_mutation(query: str | None, operation_name: str | None) -> bool:

@@ -157,3 +157,76 @@ async def test_every_error_member_carries_a_message(client: httpx.AsyncClient) -
     result = await GraphQL(client).run("profile")
 
     assert result == {"__typename": "Unauthorized", "message": "Unauthorized"}
+
+
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+
+
+async def test_the_graphql_response_media_type_is_answered_in_kind(
+    client: httpx.AsyncClient,
+) -> None:
+    response = await client.post(
+        "/graphql", json={"query": "{ me { __typename } }"}, headers={"Accept": GRAPHQL_RESPONSE}
+    )
+
+    assert response.status_code == 200
+    assert response.headers["content-type"] == GRAPHQL_RESPONSE
+    assert response.json() == {"data": {"me": {"__typename": "Unauthorized"}}}
+
+
+@pytest.mark.parametrize(
+    ("query", "variables"),
+    [
+        ("{ me { __typename", None),
+        ("{ nope }", None),
+        ("mutation($i: LoginInput!) { login(input: $i) { __typename } }", {"i": {"email": 1}}),
+    ],
+    ids=["does not parse", "does not validate", "variables do not coerce"],
+)
+async def test_a_request_error_is_400_without_data_for_graphql_response_clients(
+    client: httpx.AsyncClient, query: str, variables: dict[str, object] | None
+) -> None:
+    response = await client.post(
+        "/graphql",
+        json={"query": query, "variables": variables},
+        headers={"Accept": GRAPHQL_RESPONSE},
+    )
+
+    assert response.status_code == 400
+    assert response.headers["content-type"] == GRAPHQL_RESPONSE
+    assert "data" not in response.json()
+    assert response.json()["errors"]
+
+
+async def test_legacy_json_clients_get_200_for_request_errors(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/graphql", json={"query": "{ nope }"}, headers={"Accept": "application/json"}
+    )
+
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json"
+    assert response.json()["errors"]
+
+
+async def test_an_accept_header_without_json_is_406(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/graphql", json={"query": "{ me { __typename } }"}, headers={"Accept": "text/csv"}
+    )
+
+    assert response.status_code == 406
+
+
+async def test_cookies_survive_the_graphql_response_media_type(client: httpx.AsyncClient) -> None:
+    user = await signed_up(client)
+
+    response = await client.post(
+        "/graphql",
+        json={
+            "query": OPERATIONS["login"],
+            "variables": {"input": {"email": user["email"], "password": PASSWORD}},
+        },
+        headers={"Accept": GRAPHQL_RESPONSE},
+    )
+
+    assert response.headers["content-type"] == GRAPHQL_RESPONSE
+    assert "sid=" in response.headers["set-cookie"]
