@@ -14,12 +14,16 @@ def _networks(trusted: tuple[str, ...]) -> tuple[Network, ...]:
     return tuple(ipaddress.ip_network(entry, strict=False) for entry in trusted)
 
 
-def _is_trusted(address: str, networks: Iterable[Network]) -> bool:
+def _parse(address: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
-        ip = ipaddress.ip_address(address)
+        return ipaddress.ip_address(address)
     except ValueError:
-        return False
-    return any(ip in network for network in networks)
+        return None
+
+
+def _is_trusted(address: str, networks: Iterable[Network]) -> bool:
+    ip = _parse(address)
+    return ip is not None and any(ip in network for network in networks)
 
 
 def client_ip(peer: str | None, headers: Headers, trusted_proxies: Sequence[str]) -> str:
@@ -36,9 +40,12 @@ def client_ip(peer: str | None, headers: Headers, trusted_proxies: Sequence[str]
         return address
     forwarded = [hop.strip() for hop in headers.get("x-forwarded-for", "").split(",")]
     for hop in reversed([hop for hop in forwarded if hop]):
+        ip = _parse(hop)
+        if ip is None:  # garbage in the header: believe no further
+            return address
         if not _is_trusted(hop, networks):
-            return hop
-        address = hop
+            return str(ip)
+        address = str(ip)
     return address
 
 

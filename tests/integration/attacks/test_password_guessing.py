@@ -79,3 +79,18 @@ async def test_forwarded_for_counts_only_from_a_trusted_proxy(make_app: AppFacto
     assert behind_proxy_same_client.status_code == 429
     assert behind_proxy_other_client.status_code == 200
     assert spoofed_from_outside.status_code == 200
+
+
+async def test_garbage_in_forwarded_for_from_a_trusted_proxy_is_not_believed(
+    make_app: AppFactory,
+) -> None:
+    app = make_app(trusted_proxies="10.0.0.0/8")
+    async with client_from(app, "10.1.2.3") as proxy:
+        user = await signed_up(proxy)
+        for garbage in ("x" * 300, "not-an-ip, 198.51.100.7", "", "::ffff:zz"):
+            response = await proxy.post(
+                "/auth/login",
+                json={"email": user["email"], "password": PASSWORD},
+                headers={"X-Forwarded-For": garbage},
+            )
+            assert response.status_code == 200
