@@ -7,7 +7,7 @@ import httpx
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from conftest import unique_email, unique_phone
+from harness import unique_email, unique_phone
 
 PASSWORD = "PlainTextPassword"
 

@@ -8,8 +8,8 @@ from typing import Any
 import httpx
 import pytest
 
-from conftest import ClientFactory, Clock
 from drivers import PASSWORD, GraphQL, registration, session_token, signed_in, signed_up, sql
+from harness import ClientFactory, Clock
 
 STATUS = {
     "Unauthorized": 401,

@@ -4,8 +4,8 @@ text/plain) without a CORS preflight. None of them may change anything."""
 import httpx
 import pytest
 
-from conftest import ClientFactory
 from drivers import PASSWORD, Rest, signed_in
+from harness import ClientFactory
 
 SIMPLE_BODIES = [
     ("text/plain", b'{"username": "Pwned"}'),

@@ -4,8 +4,8 @@ floods of password-checking mutations, no depth or token bombs."""
 import httpx
 import pytest
 
-from conftest import ClientFactory
 from drivers import PASSWORD, GraphQL, Rest, signed_up
+from harness import ClientFactory
 
 LOGIN = 'login(input: {{email: "{email}", password: "{password}"}}) {{ __typename }}'
 GUESS = LOGIN.format(email="x@example.com", password="Guess1234")

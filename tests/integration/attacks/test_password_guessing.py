@@ -4,8 +4,8 @@ forwarded headers count only from trusted proxies."""
 import httpx
 from fastapi import FastAPI
 
-from conftest import AppFactory, Clock
 from drivers import PASSWORD, Rest, signed_up
+from harness import AppFactory, Clock
 
 WRONG = "WrongPassword1"
 

@@ -4,8 +4,8 @@ import asyncio
 
 import httpx
 
-from conftest import ClientFactory
 from drivers import PASSWORD, Rest, registration, signed_up, sql
+from harness import ClientFactory
 
 
 async def test_concurrent_registrations_of_one_email_end_in_one_success(

@@ -4,8 +4,8 @@ import asyncio
 
 import httpx
 
-from conftest import ClientFactory
 from drivers import GraphQL, Rest, registration
+from harness import ClientFactory
 
 
 async def test_twenty_simultaneous_registrations_are_all_answered_normally(

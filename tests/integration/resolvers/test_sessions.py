@@ -5,8 +5,8 @@ import asyncio
 
 import httpx
 
-from conftest import ClientFactory, Clock
 from drivers import Rest, session_token, signed_in, sql
+from harness import ClientFactory, Clock
 
 
 async def test_activity_never_extends_the_absolute_lifetime(

@@ -6,8 +6,8 @@ import asyncio
 import httpx
 from fastapi import FastAPI
 
-from conftest import AppFactory, ClientFactory, Clock
 from drivers import PASSWORD, GraphQL, Rest, signed_in, signed_up
+from harness import AppFactory, ClientFactory, Clock
 
 WRONG = "WrongPassword1"
 

@@ -4,8 +4,8 @@ import re
 
 import httpx
 
-from conftest import ClientFactory
 from drivers import PASSWORD, Rest, session_token, signed_in, signed_up, sql
+from harness import ClientFactory
 
 MEMO_REGISTRATION = {
     "email": "user@example.com",

@@ -3,8 +3,8 @@
 import httpx
 import pytest
 
-from conftest import ClientFactory
 from drivers import OPERATIONS, PASSWORD, GraphQL, Rest, registration, signed_in, signed_up
+from harness import ClientFactory
 
 
 async def test_login_over_graphql_sets_the_same_cookie_as_rest(client: httpx.AsyncClient) -> None:
