@@ -123,17 +123,18 @@ def create_app(
     app.include_router(rest_router)
     app.include_router(graphql_router(build_schema(settings), settings))
 
-    @app.get("/", include_in_schema=False)
+    # HEAD too: uptime probes use it.
+    @app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
     async def account_page() -> Response:
         return FileResponse(STATIC / "index.html")
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
-    @app.get("/health/live", include_in_schema=False)
+    @app.api_route("/health/live", methods=["GET", "HEAD"], include_in_schema=False)
     async def live() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/health/ready", include_in_schema=False)
+    @app.api_route("/health/ready", methods=["GET", "HEAD"], include_in_schema=False)
     async def ready() -> Response:
         if await services.database.ping():
             return JSONResponse({"status": "ok"})

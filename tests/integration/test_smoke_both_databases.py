@@ -19,3 +19,8 @@ async def test_a_registered_user_reads_their_profile_over_both_transports(
         "phone": user["phone"],
     }
     assert graphql == {"__typename": "User", **{k: str(v) for k, v in rest.json().items()}}
+
+
+async def test_probes_may_use_head(client: httpx.AsyncClient) -> None:
+    for path in ("/", "/health/live", "/health/ready"):
+        assert (await client.head(path)).status_code == 200

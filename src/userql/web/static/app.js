@@ -158,7 +158,7 @@
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
       const button = form.querySelector('button[type="submit"]');
-      clearFieldErrors(form);
+      for (const each of Object.values(forms)) clearFieldErrors(each); // only fresh errors show
       clearStatus();
       form.setAttribute('aria-busy', 'true');
       button.disabled = true;
