@@ -22,9 +22,7 @@ from harness import (
     ClientFactory,
     Clock,
     SettingsFactory,
-    create_postgres_database,
-    drop_postgres_database,
-    postgres_unavailable,
+    fresh_postgres_database,
 )
 from userql.app import create_app
 from userql.persistence.migrate import upgrade
@@ -43,15 +41,9 @@ async def database_url(
         await asyncio.to_thread(upgrade, url)
         yield url
         return
-    try:
-        url = await create_postgres_database()
-    except Exception as error:  # any failure to create it means "not reachable"
-        postgres_unavailable(repr(error))
-    await asyncio.to_thread(upgrade, url)
-    try:
+    async with fresh_postgres_database() as url:
+        await asyncio.to_thread(upgrade, url)
         yield url
-    finally:
-        await drop_postgres_database(url)
 
 
 @pytest.fixture

@@ -19,27 +19,20 @@ run their loop until it is closed.
 
 import os
 import re
-import signal
-import socket
-import subprocess
-import sys
 import tempfile
-import time
 from collections.abc import Generator, Iterator
-from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 from sqlalchemy import create_engine, text
 
+from servers import Server, running_server, server_environment
 from userql.persistence.models import metadata
 
-USERQL = Path(sys.executable).parent / "userql"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -51,38 +44,26 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-HOST = "127.0.0.1"
-START_TIMEOUT_SECONDS = 30.0
-STOP_TIMEOUT_SECONDS = 10.0
 IN_CI = os.environ.get("CI", "").lower() == "true"
 ARTIFACTS = Path(
     os.environ.get("USERQL_TEST_ARTIFACTS")
     or Path(tempfile.gettempdir()) / "userql-browser-artifacts"
 )
-SERVER_ENVIRONMENT = {
-    "USERQL_COOKIE_SECURE": "false",  # the tests speak plain http
-    "USERQL_ARGON2_MEMORY_KIB": "8",
-    "USERQL_ARGON2_TIME_COST": "1",
-}
 
 CONTEXT = pytest.StashKey[BrowserContext]()
 SERVICE = pytest.StashKey["Service"]()
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((HOST, 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @dataclass(frozen=True)
 class Service:
     """A running `userql serve` and the SQLite file behind it."""
 
-    base_url: str
+    server: Server
     database: Path
-    log: Path
+
+    @property
+    def base_url(self) -> str:
+        return self.server.base_url
 
     def operator(self, statement: str, **parameters: Any) -> None:
         """Runs SQL on the service's database, as an operator would behind its back."""
@@ -104,34 +85,7 @@ class Service:
             engine.dispose()
 
     def log_tail(self, lines: int = 40) -> str:
-        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
-
-
-def _wait_until_live(process: subprocess.Popen[bytes], service: Service) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_SECONDS
-    with httpx.Client(base_url=service.base_url, timeout=1.0) as client:
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                pytest.fail(
-                    f"userql serve exited {process.returncode} before it answered\n"
-                    + service.log_tail()
-                )
-            with suppress(httpx.TransportError):
-                if client.get("/health/live").status_code == 200:
-                    return
-            time.sleep(0.05)
-    pytest.fail(f"userql serve did not answer /health/live in time\n{service.log_tail()}")
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    """SIGTERM to the server's process group, SIGKILL if it lingers."""
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=STOP_TIMEOUT_SECONDS)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        return "\n".join(self.server.output().splitlines()[-lines:])
 
 
 @pytest.fixture(scope="session")
@@ -139,30 +93,10 @@ def running_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servic
     """`userql serve` on a free local port, with no configuration but cheap hashing and a
     non-Secure cookie; stopped when the run ends."""
     workdir = tmp_path_factory.mktemp("userql-serve")
-    logs = tmp_path_factory.mktemp("userql-log")
-    port = free_port()
-    inherited = {k: v for k, v in os.environ.items() if not k.startswith("USERQL_")}
-    service = Service(
-        base_url=f"http://{HOST}:{port}",
-        database=workdir / "userql.db",
-        log=logs / "serve.log",
-    )
-    with service.log.open("wb") as output:
-        process = subprocess.Popen(  # noqa: S603 - our own console script, fixed arguments
-            [str(USERQL), "serve", "--host", HOST, "--port", str(port)],
-            cwd=workdir,
-            env={**inherited, **SERVER_ENVIRONMENT},
-            stdin=subprocess.DEVNULL,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group, stopped as one
-        )
-    try:
-        _wait_until_live(process, service)
+    with running_server(cwd=workdir, env=server_environment()) as server:
+        service = Service(server=server, database=workdir / "userql.db")
         assert service.database.is_file(), "with no configuration the database is ./userql.db"
         yield service
-    finally:
-        _stop(process)
 
 
 @pytest.fixture

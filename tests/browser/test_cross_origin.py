@@ -13,8 +13,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from playwright.sync_api import BrowserContext, Page
 
-from browser.conftest import HOST, Service, free_port
+from browser.conftest import Service
 from browser.pages import MEMO_USER, Reply, fetch_json, sign_up_and_log_in
+from servers import HOST, free_port
 
 pytestmark = pytest.mark.e2e
 

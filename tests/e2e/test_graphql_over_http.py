@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from e2e.conftest import Server, running_server, server_environment
+from servers import Server, running_server, server_environment
 
 AUDIT = Path(__file__).with_name("graphql_over_http")
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from drivers import PASSWORD, registration
-from e2e.conftest import Server, running_server, server_environment, session_cookie, with_session
+from servers import Server, running_server, server_environment, session_cookie, with_session
 
 pytestmark = pytest.mark.e2e
 

@@ -11,9 +11,9 @@ import httpx
 import pytest
 
 from drivers import PASSWORD, registration
-from e2e.conftest import Server, run_userql, running_server, server_environment, session_cookie
-from e2e.conftest import with_session as carrying
 from harness import unique_phone
+from servers import Server, run_userql, running_server, server_environment, session_cookie
+from servers import with_session as carrying
 
 pytestmark = pytest.mark.e2e
 

@@ -13,7 +13,7 @@ import pytest
 from alembic.script import ScriptDirectory
 
 from drivers import PASSWORD, registration
-from e2e.conftest import (
+from servers import (
     Server,
     run_userql,
     running_server,

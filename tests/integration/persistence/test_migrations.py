@@ -14,7 +14,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, inspect
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from harness import create_postgres_database, drop_postgres_database, postgres_unavailable
+from harness import fresh_postgres_database
 from userql.persistence.migrate import alembic_config, downgrade, upgrade
 from userql.persistence.models import metadata
 
@@ -28,14 +28,8 @@ async def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Asyn
     if request.param == "sqlite":
         yield f"sqlite+aiosqlite:///{tmp_path / 'userql.db'}"
         return
-    try:
-        url = await create_postgres_database()
-    except Exception as error:  # any failure means "not reachable"
-        postgres_unavailable(repr(error))
-    try:
+    async with fresh_postgres_database() as url:
         yield url
-    finally:
-        await drop_postgres_database(url)
 
 
 # Alembic's environment runs its own event loop, so it is driven from a thread.
