@@ -47,8 +47,15 @@ def registration(**overrides: str) -> dict[str, str]:
 class GraphQL:
     client: httpx.AsyncClient
 
-    async def post(self, query: str, variables: dict[str, Any] | None = None) -> httpx.Response:
-        return await self.client.post("/graphql", json={"query": query, "variables": variables})
+    async def post(
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> httpx.Response:
+        return await self.client.post(
+            "/graphql", json={"query": query, "variables": variables}, headers=headers
+        )
 
     async def run(self, operation: str, **input_fields: Any) -> dict[str, Any]:
         """The operation's result object (a union member), asserting no top-level errors."""

@@ -132,12 +132,9 @@ async def test_a_body_over_the_limit_is_413(client: httpx.AsyncClient) -> None:
 async def test_a_foreign_origin_cannot_run_a_mutation(client: httpx.AsyncClient) -> None:
     user = await signed_up(client)
 
-    response = await client.post(
-        "/graphql",
-        json={
-            "query": OPERATIONS["login"],
-            "variables": {"input": {"email": user["email"], "password": PASSWORD}},
-        },
+    response = await GraphQL(client).post(
+        OPERATIONS["login"],
+        {"input": {"email": user["email"], "password": PASSWORD}},
         headers={"Origin": "https://evil.example"},
     )
 
@@ -219,12 +216,9 @@ async def test_an_accept_header_without_json_is_406(client: httpx.AsyncClient) -
 async def test_cookies_survive_the_graphql_response_media_type(client: httpx.AsyncClient) -> None:
     user = await signed_up(client)
 
-    response = await client.post(
-        "/graphql",
-        json={
-            "query": OPERATIONS["login"],
-            "variables": {"input": {"email": user["email"], "password": PASSWORD}},
-        },
+    response = await GraphQL(client).post(
+        OPERATIONS["login"],
+        {"input": {"email": user["email"], "password": PASSWORD}},
         headers={"Accept": GRAPHQL_RESPONSE},
     )
 
