@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Match
 from starlette.staticfiles import StaticFiles
 
 from userql import __version__
@@ -63,6 +64,21 @@ def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) 
     )
 
 
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
+def _allowed_methods(app: FastAPI, request: Request) -> list[str]:
+    """Every method some route of this path answers (Starlette names only the first)."""
+    return [
+        method
+        for method in _METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL
+            for route in app.router.routes
+        )
+    ]
+
+
 def _install_error_handlers(app: FastAPI) -> None:
     async def refused(_request: Request, error: Exception) -> Response:
         assert isinstance(error, Refused)
@@ -72,7 +88,10 @@ def _install_error_handlers(app: FastAPI) -> None:
         assert isinstance(error, StarletteHTTPException)
         code = _STATUS_CODES.get(error.status_code, "HTTP_ERROR")
         detail = error.detail if isinstance(error.detail, str) else code.replace("_", " ").title()
-        return problem_for_path(request.url.path, error.status_code, detail, code, error.headers)
+        headers = dict(error.headers or {})
+        if error.status_code == 405:
+            headers["Allow"] = ", ".join(_allowed_methods(app, request))
+        return problem_for_path(request.url.path, error.status_code, detail, code, headers)
 
     async def unavailable(request: Request, error: Exception) -> Response:
         assert isinstance(error, ServiceUnavailable)

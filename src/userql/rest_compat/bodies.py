@@ -3,6 +3,20 @@
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
+from pydantic.config import JsonDict
+
+from userql.resolvers.rules import MAX_EMAIL_LENGTH, PASSWORD_LENGTH, USERNAME_LENGTH
+
+
+def documented_length(shortest: int, longest: int) -> JsonDict:
+    """Lengths for OpenAPI only: the core applies the data rules (a username is counted
+    after trimming), so that both transports judge input the same way."""
+    return {"minLength": shortest, "maxLength": longest}
+
+
+EMAIL = documented_length(3, MAX_EMAIL_LENGTH)
+NEW_PASSWORD = documented_length(*PASSWORD_LENGTH)
+USERNAME = documented_length(*USERNAME_LENGTH)
 
 
 class RequestBody(BaseModel):
@@ -12,24 +26,24 @@ class RequestBody(BaseModel):
 
 
 class RegisterBody(RequestBody):
-    email: StrictStr = Field(examples=["user@example.com"])
-    password: StrictStr = Field(examples=["PlainTextPassword"])
+    email: StrictStr = Field(examples=["user@example.com"], json_schema_extra=EMAIL)
+    password: StrictStr = Field(examples=["PlainTextPassword"], json_schema_extra=NEW_PASSWORD)
     phone: StrictStr = Field(examples=["+79990001122"])
-    username: StrictStr = Field(examples=["Ivan Petrov"])
+    username: StrictStr = Field(examples=["Ivan Petrov"], json_schema_extra=USERNAME)
 
 
 class LoginBody(RequestBody):
-    email: StrictStr = Field(examples=["user@example.com"])
+    email: StrictStr = Field(examples=["user@example.com"], json_schema_extra=EMAIL)
     password: StrictStr = Field(examples=["PlainTextPassword"])
 
 
 class UpdateProfileBody(RequestBody):
-    username: StrictStr = Field(examples=["New Name"])
+    username: StrictStr = Field(examples=["New Name"], json_schema_extra=USERNAME)
 
 
 class ChangePasswordBody(RequestBody):
     old_password: StrictStr = Field(examples=["OldPlain"])
-    new_password: StrictStr = Field(examples=["NewPlain"])
+    new_password: StrictStr = Field(examples=["NewPlain"], json_schema_extra=NEW_PASSWORD)
 
 
 class ProfileOut(BaseModel):

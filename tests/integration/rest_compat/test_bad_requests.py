@@ -242,3 +242,10 @@ async def test_responses_carry_the_security_headers(client: httpx.AsyncClient) -
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["referrer-policy"] == "no-referrer"
     assert response.headers["cache-control"] == "no-store"
+
+
+async def test_a_405_names_every_method_the_path_answers(client: httpx.AsyncClient) -> None:
+    response = await client.delete("/me/profile")
+
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, PATCH"
