@@ -65,9 +65,9 @@ class Database:
         connect_timeout: float = 5.0,
     ) -> None:
         parsed = make_url(url)
-        self.dialect = parsed.get_backend_name()
+        dialect = parsed.get_backend_name()
         options: dict[str, Any] = {}
-        if self.dialect == "postgresql":
+        if dialect == "postgresql":
             options = {
                 "pool_size": pool_size,
                 "max_overflow": pool_size,
@@ -75,15 +75,11 @@ class Database:
                 "pool_pre_ping": True,
                 "connect_args": {"timeout": connect_timeout, "command_timeout": 30},
             }
-        elif self.dialect == "sqlite":
+        elif dialect == "sqlite":
             options = {"pool_timeout": pool_timeout, "connect_args": {"timeout": 10}}
         self.engine = create_async_engine(parsed, **options)
-        if self.dialect == "sqlite":
+        if dialect == "sqlite":
             _install_sqlite_behaviour(self.engine)
-
-    @property
-    def is_postgresql(self) -> bool:
-        return self.dialect == "postgresql"
 
     @asynccontextmanager
     async def _unit(self, *, write: bool) -> AsyncIterator[AsyncConnection]:

@@ -42,10 +42,10 @@ async def register(
     valid_username = checks.take("username", check_username(username))
     if failure := checks.failure():
         return failure
-    assert valid_email
-    assert valid_password
-    assert valid_phone
-    assert valid_username
+    assert valid_email is not None
+    assert valid_password is not None
+    assert valid_phone is not None
+    assert valid_username is not None
 
     # Checked before hashing so a taken address costs no argon2 time; the unique
     # indexes below still judge the race between two registrations.
