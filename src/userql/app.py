@@ -20,6 +20,7 @@ from userql.persistence.database import Database
 from userql.resolvers.context import Services, utc_now
 from userql.resolvers.passwords import PasswordHasher
 from userql.resolvers.rules import common_passwords
+from userql.rest_compat.errors import pydantic_items, unprocessable
 from userql.rest_compat.parsing import Refused
 from userql.rest_compat.routes import router as rest_router
 from userql.schema import build_schema
@@ -99,11 +100,7 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     async def invalid_request(_request: Request, error: Exception) -> Response:
         assert isinstance(error, RequestValidationError)
-        items = [
-            {"loc": list(item["loc"]), "msg": item["msg"], "type": item["type"]}
-            for item in error.errors()
-        ]
-        return JSONResponse({"detail": items}, status_code=422)
+        return unprocessable(pydantic_items(error.errors()))
 
     async def crashed(request: Request, _error: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path)

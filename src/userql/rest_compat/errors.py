@@ -35,6 +35,17 @@ def validation_items(
     ]
 
 
+def pydantic_items(
+    errors: Sequence[Any], loc_prefix: Sequence[str | int] = ()
+) -> list[dict[str, Any]]:
+    """FastAPI's 422 items without `input`, `ctx` and `url`: a wrong-typed password must
+    never be echoed back."""
+    return [
+        {"loc": [*loc_prefix, *error["loc"]], "msg": error["msg"], "type": error["type"]}
+        for error in errors
+    ]
+
+
 def unprocessable(detail: list[dict[str, Any]]) -> JSONResponse:
     return JSONResponse({"detail": detail}, status_code=422)
 

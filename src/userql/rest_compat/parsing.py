@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from userql.rest_compat.bodies import RequestBody
-from userql.rest_compat.errors import unprocessable
+from userql.rest_compat.errors import pydantic_items, unprocessable
 from userql.web.guard import BodyTooLarge
 from userql.web.problems import rest_problem
 
@@ -25,15 +25,6 @@ class Refused(Exception):
 def is_json(content_type: str | None) -> bool:
     media_type = (content_type or "").split(";", 1)[0].strip().lower()
     return media_type == "application/json"
-
-
-def _clean(errors: list[Any]) -> list[dict[str, Any]]:
-    """FastAPI's 422 item without `input`, `ctx` and `url`: a wrong-typed password must
-    never be echoed back."""
-    return [
-        {"loc": ["body", *error["loc"]], "msg": error["msg"], "type": error["type"]}
-        for error in errors
-    ]
 
 
 async def read_body(request: Request, model: type[Body]) -> Body:
@@ -57,7 +48,7 @@ async def read_body(request: Request, model: type[Body]) -> Body:
     try:
         return model.model_validate(data)
     except pydantic.ValidationError as error:
-        raise Refused(unprocessable(_clean(error.errors()))) from None
+        raise Refused(unprocessable(pydantic_items(error.errors(), ["body"]))) from None
 
 
 def json_body_openapi(model: type[RequestBody]) -> dict[str, Any]:
