@@ -209,3 +209,25 @@ def test_without_a_database_graphql_answers_503_with_service_unavailable(
     assert int(me.headers["Retry-After"]) >= 1
     codes = [error["extensions"]["code"] for error in me.json()["errors"]]
     assert codes == ["SERVICE_UNAVAILABLE"]
+
+
+def test_a_local_client_cannot_pick_its_address_with_x_forwarded_for(
+    tmp_path: Path,
+) -> None:
+    # uvicorn on its own believes X-Forwarded-For from 127.0.0.1; userql must not.
+    env = server_environment(login_max_failures="2")
+    with running_server(cwd=tmp_path, env=env) as server, server.client() as client:
+        fields = registration()
+        assert client.post("/users/register", json=fields).status_code == 201
+        for address in ("198.51.100.1", "198.51.100.2"):
+            guess = {"email": fields["email"], "password": "WrongPassword1"}
+            response = client.post("/auth/login", json=guess, headers={"X-Forwarded-For": address})
+            assert response.status_code == 401
+
+        response = client.post(
+            "/auth/login",
+            json={"email": fields["email"], "password": PASSWORD},
+            headers={"X-Forwarded-For": "198.51.100.3"},
+        )
+
+    assert response.status_code == 429
