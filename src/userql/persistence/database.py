@@ -31,7 +31,8 @@ def _is_unavailable(error: BaseException) -> bool:
 
 def _install_sqlite_behaviour(engine: AsyncEngine) -> None:
     """WAL, full sync, foreign keys and a busy timeout on every connection; writers take
-    the write lock at BEGIN (IMMEDIATE), so a read never has to upgrade to a write."""
+    the write lock at BEGIN (IMMEDIATE), so a read never has to upgrade to a write.
+    Reads send no BEGIN: in autocommit each statement reads one consistent snapshot."""
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -48,8 +49,8 @@ def _install_sqlite_behaviour(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        immediate = connection.get_execution_options().get(_IMMEDIATE, False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        if connection.get_execution_options().get(_IMMEDIATE, False):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 class Database:
@@ -78,6 +79,9 @@ class Database:
         elif dialect == "sqlite":
             options = {"pool_timeout": pool_timeout, "connect_args": {"timeout": 10}}
         self.engine = create_async_engine(parsed, **options)
+        # On SQLite a read needs no transaction of its own (see _install_sqlite_behaviour);
+        # every read unit here is one statement, or checks that the unique indexes back up.
+        self._reads_in_transaction = dialect != "sqlite"
         if dialect == "sqlite":
             _install_sqlite_behaviour(self.engine)
 
@@ -85,6 +89,9 @@ class Database:
     async def _unit(self, *, write: bool) -> AsyncIterator[AsyncConnection]:
         try:
             async with self.engine.connect() as connection:
+                if not write and not self._reads_in_transaction:
+                    yield connection
+                    return
                 if write:
                     connection = await connection.execution_options(**{_IMMEDIATE: True})
                 transaction = await connection.begin()

@@ -3,34 +3,33 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from userql.persistence.models import sessions
 
 
 @dataclass(frozen=True, slots=True)
-class SessionRecord:
+class LiveSession:
     id: int
     user_id: int
     last_seen_at: datetime
-    expires_at: datetime
-    revoked_at: datetime | None
 
 
-async def by_token_hash(db: AsyncConnection, token_hash: str) -> SessionRecord | None:
-    row = (
-        await db.execute(
-            select(
-                sessions.c.id,
-                sessions.c.user_id,
-                sessions.c.last_seen_at,
-                sessions.c.expires_at,
-                sessions.c.revoked_at,
-            ).where(sessions.c.token_hash == token_hash)
-        )
-    ).first()
-    return None if row is None else SessionRecord(*row)
+# Built once: this runs on every authenticated request.
+_LIVE_BY_TOKEN_HASH = select(sessions.c.id, sessions.c.user_id, sessions.c.last_seen_at).where(
+    sessions.c.token_hash == bindparam("token_hash"),
+    sessions.c.revoked_at.is_(None),
+    sessions.c.expires_at > bindparam("now", type_=sessions.c.expires_at.type),
+)
+
+
+async def live_by_token_hash(
+    db: AsyncConnection, token_hash: str, now: datetime
+) -> LiveSession | None:
+    """The session if it is neither revoked nor past its absolute lifetime."""
+    row = (await db.execute(_LIVE_BY_TOKEN_HASH, {"token_hash": token_hash, "now": now})).first()
+    return None if row is None else LiveSession(*row)
 
 
 async def create(

@@ -1,6 +1,7 @@
 """Login failure counters, shared by every worker and host through the database."""
 
 import hashlib
+import time
 from datetime import datetime
 
 from sqlalchemy import delete, insert, select, text
@@ -40,10 +41,21 @@ async def failures_since(
     return list(rows.scalars())
 
 
+PRUNE_EVERY_SECONDS = 60.0
+_last_pruned = -PRUNE_EVERY_SECONDS
+
+
 async def record_failure(
     db: AsyncConnection, email_key: str, client_ip: str, *, now: datetime, forget_before: datetime
 ) -> None:
-    await db.execute(delete(login_failures).where(login_failures.c.attempted_at <= forget_before))
+    """Records a failure; now and then forgets those older than every window (they no
+    longer count, so how often they are deleted changes no answer)."""
+    global _last_pruned
+    if time.monotonic() - _last_pruned >= PRUNE_EVERY_SECONDS:
+        _last_pruned = time.monotonic()
+        await db.execute(
+            delete(login_failures).where(login_failures.c.attempted_at <= forget_before)
+        )
     await db.execute(
         insert(login_failures).values(email_key=email_key, client_ip=client_ip, attempted_at=now)
     )

@@ -73,8 +73,8 @@ async def find_active_session(
     if token is None:
         return None
     async with database.read() as db:
-        row = await session_rows.by_token_hash(db, hash_token(token))
-    if row is None or row.revoked_at is not None or now >= row.expires_at:
+        row = await session_rows.live_by_token_hash(db, hash_token(token), now)
+    if row is None:
         return None
     idle_for = now - row.last_seen_at
     if idle_for >= timedelta(seconds=settings.session_idle_seconds):

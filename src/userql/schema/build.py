@@ -12,8 +12,10 @@ from strawberry.extensions import (
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
+    ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
+    ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
@@ -42,12 +44,19 @@ class UserqlSchema(Schema):
 
 
 def build_schema(settings: Settings) -> Schema:
+    # The limiters make a new rule class per instance; built once here, the rules stay
+    # the same objects, so the validation cache (keyed by document and rules) can hit.
+    rules = [
+        *MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases).validation_rules,
+        *QueryDepthLimiter(max_depth=settings.graphql_max_depth).validation_rules,
+        OneSensitiveMutation,
+    ]
     # Factories: Strawberry builds fresh extensions for every request.
     extensions: list[Callable[[], SchemaExtension]] = [
         partial(MaxTokensLimiter, max_token_count=settings.graphql_max_tokens),
-        partial(MaxAliasesLimiter, max_alias_count=settings.graphql_max_aliases),
-        partial(QueryDepthLimiter, max_depth=settings.graphql_max_depth),
-        partial(AddValidationRules, [OneSensitiveMutation]),
+        partial(AddValidationRules, rules),
+        ParserCache,
+        ValidationCache,
         partial(MaskErrors, should_mask_error=_unexpected, error_message="Unexpected error."),
     ]
     if not settings.graphql_introspection:
