@@ -21,13 +21,12 @@ from userql.resolvers.context import Services, utc_now
 from userql.resolvers.passwords import PasswordHasher
 from userql.resolvers.rules import common_passwords
 from userql.rest_compat.errors import pydantic_items, unprocessable
-from userql.rest_compat.parsing import Refused
 from userql.rest_compat.routes import router as rest_router
 from userql.schema import build_schema
 from userql.schema.router import graphql_router
 from userql.settings import Settings
 from userql.web.guard import RequestGuard
-from userql.web.problems import problem_for_path, rest_problem, service_unavailable
+from userql.web.problems import Refused, problem_for_path, rest_problem, service_unavailable
 
 log = logging.getLogger(__name__)
 

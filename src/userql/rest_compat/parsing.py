@@ -5,26 +5,13 @@ from typing import Any, TypeVar
 
 import pydantic
 from starlette.requests import Request
-from starlette.responses import Response
 
 from userql.rest_compat.bodies import RequestBody
 from userql.rest_compat.errors import pydantic_items, unprocessable
 from userql.web.guard import BodyTooLarge
-from userql.web.problems import rest_problem
+from userql.web.problems import Refused, is_json, rest_problem
 
 Body = TypeVar("Body", bound=RequestBody)
-
-
-class Refused(Exception):
-    """A request answered before the core saw it; the handler sends `response`."""
-
-    def __init__(self, response: Response) -> None:
-        self.response = response
-
-
-def is_json(content_type: str | None) -> bool:
-    media_type = (content_type or "").split(";", 1)[0].strip().lower()
-    return media_type == "application/json"
 
 
 async def read_body(request: Request, model: type[Body]) -> Body:

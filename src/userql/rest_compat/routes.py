@@ -21,9 +21,10 @@ from userql.rest_compat.bodies import (
     ValidationOut,
 )
 from userql.rest_compat.errors import HTTP_STATUS, error_response
-from userql.rest_compat.parsing import Refused, json_body_openapi, read_body
+from userql.rest_compat.parsing import json_body_openapi, read_body
 from userql.web.call import call_for
 from userql.web.cookies import clear_session_cookie, set_session_cookie
+from userql.web.problems import Refused
 
 DESCRIPTIONS = {
     results.Unauthorized: "No valid session",

@@ -12,17 +12,11 @@ from starlette.responses import Response
 from strawberry.fastapi import GraphQLRouter
 from strawberry.http import GraphQLRequestData
 
-from userql.rest_compat.parsing import is_json
 from userql.schema.context import Context, context_for
 from userql.schema.media import GRAPHQL_RESPONSE, JSON, as_graphql_response, negotiate
 from userql.settings import Settings
 from userql.web.guard import BodyTooLarge
-from userql.web.problems import GRAPHQL_PATH, graphql_problem
-
-
-class _Answered(Exception):
-    def __init__(self, response: Response) -> None:
-        self.response = response
+from userql.web.problems import GRAPHQL_PATH, Refused, graphql_problem, is_json
 
 
 class GraphQLEndpoint(GraphQLRouter[Context, None]):
@@ -33,19 +27,19 @@ class GraphQLEndpoint(GraphQLRouter[Context, None]):
             return graphql_problem(406, f"Accept {JSON} or {GRAPHQL_RESPONSE}", "NOT_ACCEPTABLE")
         try:
             response = await super().run(request, context=context, root_value=root_value)
-        except _Answered as answered:
-            return answered.response
+        except Refused as refused:
+            return refused.response
         except BodyTooLarge:
             return graphql_problem(413, "Request body too large", "PAYLOAD_TOO_LARGE")
-        except HTTPException as refused:
-            return graphql_problem(refused.status_code, refused.reason, "BAD_REQUEST")
+        except HTTPException as error:
+            return graphql_problem(error.status_code, error.reason, "BAD_REQUEST")
         if media_type == GRAPHQL_RESPONSE and response.media_type == JSON:
             return _as_graphql_response(response)
         return response
 
     async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> Any:
         if request.method == "POST" and not is_json(request.content_type):
-            raise _Answered(
+            raise Refused(
                 graphql_problem(
                     415, "Content-Type must be application/json", "UNSUPPORTED_MEDIA_TYPE"
                 )
@@ -56,7 +50,7 @@ class GraphQLEndpoint(GraphQLRouter[Context, None]):
             and isinstance(data, GraphQLRequestData)
             and _is_mutation(data.query, data.operation_name)
         ):
-            raise _Answered(
+            raise Refused(
                 graphql_problem(
                     405,
                     "Mutations are only allowed over POST",

@@ -5,9 +5,22 @@ REST answers `{"detail", "code"}`; /graphql answers a GraphQL-shaped `errors` li
 
 from collections.abc import Mapping
 
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 
 GRAPHQL_PATH = "/graphql"
+
+
+class Refused(Exception):
+    """A request answered before the core saw it; the app's handler sends `response`."""
+
+    def __init__(self, response: Response) -> None:
+        self.response = response
+
+
+def is_json(content_type: str | None) -> bool:
+    """`application/json`, with or without parameters such as a charset."""
+    media_type = (content_type or "").split(";", 1)[0].strip().lower()
+    return media_type == "application/json"
 
 
 def rest_problem(
