@@ -1725,6 +1725,13 @@ def main(argv: list[str] | None = None) -> int:
         password_hash = seed.argon2_hash()
         setup_began = time.monotonic()
         build_world(world, password_hash)
+        if "userql-whatif" in world.servers:
+            # which proposals the what-if server applied, and which src already has
+            whatif_log = world.servers["userql-whatif"].proc.log_path.read_text(errors="replace")
+            for line in whatif_log.splitlines():
+                if line.startswith("whatif: "):
+                    world.notes.append(line)
+                    log(f"  {line}")
         log(f"  (setup {time.monotonic() - setup_began:.1f}s)")
         chosen = scenarios(world)
         if cfg.warmup:

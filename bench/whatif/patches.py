@@ -23,16 +23,24 @@ class AlreadyInSrc(Exception):
     """src/userql already has this change: the patch steps aside."""
 
 
-def apply(names: list[str]) -> None:
+def apply(names: list[str]) -> list[str]:
+    """Applies the named patches; returns those applied (the others are already in src).
+    One line per patch on stderr (`whatif: applied NAME` or `whatif: skipped NAME: ...`),
+    which bench/run.py copies into its notes."""
     import sys
 
+    applied = []
     for name in names:
         if name not in PATCHES:
             raise SystemExit(f"unknown patch {name!r}; known: {', '.join(PATCHES)}")
         try:
             PATCHES[name]()
         except AlreadyInSrc as reason:
-            print(f"whatif: {name} not applied, src already has it ({reason})", file=sys.stderr)
+            print(f"whatif: skipped {name}: src already has it ({reason})", file=sys.stderr)
+        else:
+            applied.append(name)
+            print(f"whatif: applied {name}", file=sys.stderr)
+    return applied
 
 
 def source_of(module: Any) -> str:
@@ -174,13 +182,20 @@ def session_lookup_prebuilt() -> None:
     """src/userql/persistence/sessions.py, by_token_hash: build the SELECT once at import
     (`_BY_TOKEN_HASH = select(...).where(sessions.c.token_hash == bindparam("token_hash"))`)
     and execute it with `{"token_hash": token_hash}`: no statement construction and no
-    cache-key generation for a new statement object on every request."""
+    cache-key generation for a new statement object on every request.
+
+    In src since fee56d5, in a stronger form: `live_by_token_hash(db, token_hash, now)`
+    runs the module-level `_LIVE_BY_TOKEN_HASH`, which also filters revoked and expired
+    sessions in SQL and returns three columns. This patch targets the old `by_token_hash`
+    and steps aside when src has the new lookup (or no `by_token_hash` at all)."""
     from sqlalchemy import bindparam, select
 
     import userql.persistence.sessions as session_rows
 
+    if hasattr(session_rows, "live_by_token_hash"):
+        raise AlreadyInSrc("sessions.py has the prebuilt live_by_token_hash")
     if not hasattr(session_rows, "by_token_hash"):
-        raise AlreadyInSrc("sessions.py has a prebuilt lookup")
+        raise AlreadyInSrc("sessions.py has no by_token_hash to rebuild")
     sessions = session_rows.sessions
     statement = select(
         sessions.c.id,
@@ -294,7 +309,13 @@ def login_lean() -> None:
     a minute per process instead of on every login (pruned rows are outside every window,
     so no count changes), and the login path's statements built once with bindparam()
     (users.by_email_key, throttle.clear_pair, sessions.create). Same semantics, 3 fewer
-    statements per login and no per-login statement construction."""
+    statements per login and no per-login statement construction.
+
+    The pruning part is in src since fee56d5 (`throttle.PRUNE_EVERY_SECONDS`): what this
+    patch still adds is the UNION ALL and the prebuilt statements, and its
+    `record_failure` then prunes on src's own clock (`throttle._last_pruned`), exactly
+    as src does. Statements per login: src now 7 (8 when it prunes), 5 with this
+    patch."""
     import time as clock
     from datetime import timedelta
 
@@ -365,12 +386,17 @@ def login_lean() -> None:
 
     record = insert(lf)
     prune = delete(lf).where(lf.c.attempted_at <= bindparam("before"))
-    pruned_at = [0.0]
+    pruned_at = [-60.0]
+    src_prunes_seldom = hasattr(throttle, "PRUNE_EVERY_SECONDS")
 
     async def record_failure(
         db: Any, email_key: str, client_ip: str, *, now: Any, forget_before: Any
     ) -> None:
-        if clock.monotonic() - pruned_at[0] >= 60:
+        if src_prunes_seldom:  # src's clock and interval: src's behaviour
+            if clock.monotonic() - throttle._last_pruned >= throttle.PRUNE_EVERY_SECONDS:
+                throttle._last_pruned = clock.monotonic()
+                await db.execute(prune, {"before": forget_before})
+        elif clock.monotonic() - pruned_at[0] >= 60:
             pruned_at[0] = clock.monotonic()
             await db.execute(prune, {"before": forget_before})
         await db.execute(
