@@ -1272,69 +1272,42 @@ def profile(world: World) -> dict[str, Any]:
             "BENCH_LOGIN_FORMAT": "json",
         }
         connections = cfg.login_connections if name == "login" else cfg.me_connections
-        load = start_wrk(
-            cfg,
-            server.url,
-            script,
-            env,
-            connections=connections,
-            duration=cfg.duration + 2,
-            out=cfg.work / f"wrk-profile-{name}.txt",
-        )
-        time.sleep(1)
-        seconds = str(cfg.duration)
-        run(
-            [
-                py_spy,
-                "record",
-                "--pid",
-                str(server.proc.pid),
-                "--duration",
-                seconds,
-                "--rate",
-                "250",
-                "--nonblocking",
-                "--format",
-                "raw",
-                "-o",
-                str(raw),
-            ],
-            check=False,
-        )
-        load.wait(timeout=cfg.duration + 60)
-        load = start_wrk(
-            cfg,
-            server.url,
-            script,
-            env,
-            connections=connections,
-            duration=cfg.duration + 2,
-            out=cfg.work / f"wrk-profile2-{name}.txt",
-        )
-        time.sleep(1)
-        run(
-            [
-                py_spy,
-                "record",
-                "--pid",
-                str(server.proc.pid),
-                "--duration",
-                seconds,
-                "--rate",
-                "250",
-                "--nonblocking",
-                "--format",
-                "flamegraph",
-                "-o",
-                str(svg),
-            ],
-            check=False,
-        )
-        load.wait(timeout=cfg.duration + 60)
+        # Two recordings under load: raw stacks for the top frames, and the flame graph.
+        for kind, output_format, output in (("", "raw", raw), ("2", "flamegraph", svg)):
+            load = start_wrk(
+                cfg,
+                server.url,
+                script,
+                env,
+                connections=connections,
+                duration=cfg.duration + 2,
+                out=cfg.work / f"wrk-profile{kind}-{name}.txt",
+            )
+            time.sleep(1)
+            run(
+                [
+                    py_spy,
+                    "record",
+                    "--pid",
+                    str(server.proc.pid),
+                    "--duration",
+                    str(cfg.duration),
+                    "--rate",
+                    "250",
+                    "--nonblocking",
+                    "--format",
+                    output_format,
+                    "-o",
+                    str(output),
+                ],
+                check=False,
+            )
+            load.wait(timeout=cfg.duration + 60)
         small.forget_logins()
         if raw.exists():
             found[name] = summarise_profile(raw)
-            found[name]["flamegraph"] = str(svg.relative_to(ROOT)) if svg.exists() else None
+            shown = svg.relative_to(ROOT) if svg.is_relative_to(ROOT) else svg
+            found[name]["flamegraph"] = str(shown) if svg.exists() else None
     return found
 
 
